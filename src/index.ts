@@ -1,0 +1,2 @@
+// The core's public surface: everything a device app or a host tool imports.
+export * from './fixed/index.js';
