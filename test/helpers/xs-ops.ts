@@ -82,12 +82,12 @@ export async function firstMismatch(xs: XsWorker, call: OpCall, batch = 20_000):
 }
 
 /**
- * Heap slots in use after `n` calls, measured after a full GC; call with two
- * different n: the difference must be zero (no allocation per call).
+ * Heap slots in use right after `n` calls, counted from a fresh GC with no
+ * collection in between (XS counts every slot it hands out). Call with two
+ * different n: equal counts mean no allocation per call.
  */
 export async function heapAfterCalls(xs: XsWorker, call: OpCall, n: number): Promise<number> {
   await xs.gc();
-  await xs.call({ ...call, kind: 'loop', n });
-  const meter = await xs.gc();
+  const { meter } = await xs.call({ ...call, kind: 'loop', n });
   return meter.heapCount;
 }
