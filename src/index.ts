@@ -1,2 +1,3 @@
 // The core's public surface: everything a device app or a host tool imports.
 export * from './fixed/index.js';
+export * from './wire/index.js';
