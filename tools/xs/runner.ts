@@ -1,7 +1,7 @@
 /**
  * Runs scenarios in Moddable's XS engine through @agoric/xsnap.
  *
- * The core bundle (dist/matrioshka.js) is turned into a script that defines
+ * The core bundle (the ES module of dist/matrioshka.js, built in memory) is turned into a script that defines
  * the global `M` (the same code, only the module wrapper differs), then a
  * scenario script defines `globalThis.scenario(request) -> reply`. Each
  * `call` sends one JSON request and returns the reply with the engine's
@@ -15,7 +15,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import tmp from 'tmp';
 import * as esbuild from 'esbuild';
-import { buildCore } from '../build.js';
+import { bundleCore } from '../build.js';
 
 export interface XsMeter {
   /** Computrons spent by this call (XS bytecodes, roughly). */
@@ -42,8 +42,7 @@ let coreScript: Promise<string> | undefined;
 /** The core bundle as a script defining `globalThis.M`; built once per process. */
 export function coreAsScript(): Promise<string> {
   coreScript ??= (async () => {
-    const bundle = await buildCore();
-    const source = await fsp.readFile(bundle, 'utf8');
+    const source = await bundleCore();
     const out = await esbuild.transform(source, { format: 'iife', globalName: 'M', target: 'es2022' });
     return out.code;
   })();
