@@ -1,3 +1,4 @@
 // The core's public surface: everything a device app or a host tool imports.
 export * from './fixed/index.js';
 export * from './wire/index.js';
+export * from './index/index.js';
