@@ -2,3 +2,5 @@
 export * from './fixed/index.js';
 export * from './wire/index.js';
 export * from './index/index.js';
+export * from './caq/index.js';
+export * from './geometry/index.js';
