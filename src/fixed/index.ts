@@ -4,3 +4,8 @@ export { abs, add, clamp, fromInt, max, min, neg, sub, toIntRound } from './arit
 export { shl, shr } from './shift.js';
 export { div, divRound, mulDiv } from './div.js';
 export { isqrt, sqrt } from './sqrt.js';
+export { ANGLE_BITS, ANGLE_MASK, HALF_TURN, QUARTER_TURN, TURN, wrapAngle } from './angle.js';
+export { cos, sin } from './trig.js';
+export { atan2 } from './atan2.js';
+export { exp2, log2 } from './exp-log.js';
+export { sigmoid, tanh } from './sigmoid.js';
