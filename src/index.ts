@@ -4,3 +4,7 @@ export * from './wire/index.js';
 export * from './index/index.js';
 export * from './caq/index.js';
 export * from './geometry/index.js';
+export * from './linalg/index.js';
+export * from './engine/index.js';
+export * from './model/index.js';
+export * from './admm/index.js';

@@ -1,0 +1,511 @@
+/**
+ * The Matrioshka engine (SPEC 2, 8, 9): created once from a model, it
+ * allocates every buffer up front; `step()` then evolves the state through
+ * the nested shells without allocating, throwing or producing NaN.
+ *
+ * Lifetimes, as TinyMPC splits them: model tables (read-only after load,
+ * except gardened offsets), workspace (scratch of one step), state, and the
+ * boundary record.
+ */
+import { caqBindNormals, createCaqState, caqStep, CaqStepResult, STEP_FROZEN, type CaqState } from '../caq/index.js';
+import { createEventRing, eventPush, eventRingInit } from '../caq/fossil.js';
+import { dot } from '../linalg/matvec.js';
+import { Flag, INT32_MAX, createQ, type QContext } from '../fixed/q.js';
+import { sub } from '../fixed/arith.js';
+import { classify, createClassifyResult, createPolytope, PointKind, type ClassifyResult, type Polytope } from '../geometry/polytope.js';
+import { createGeometryWork, type GeometryWork } from '../geometry/work.js';
+import { quantizeInPolytope, quantizeLattice, QuantizeStatus } from '../geometry/quantize.js';
+import { createWindow, inWindow, type Window } from '../geometry/window.js';
+import { createCrtIndex, familyOfResidues, shiftResidues, toIndex, toResidues, UNDEFINED_INDEX, type CrtIndex } from '../index/crt.js';
+import { CRC32_INIT, crc32Final, crc32Words } from '../wire/crc32.js';
+import { createBoundaryRecord, createStateRing, fillHistory, fillStress, ringClear, ringPush, type BoundaryRecord, type StateRing } from './boundary.js';
+import { EngineEvent, Reason, Result, Summary } from './codes.js';
+import { chiralGate, createGateWork, nonCommutativity, pas, type GateWork } from './gates.js';
+import type { ModelSpec } from './model.js';
+import type { Operator, OperatorTable, StepContext } from './operator.js';
+import { builtinOperators } from './operators/index.js';
+import { checkModel } from './validate.js';
+
+/** One polytope of one family at one level, with its CAQ state and facet pressure. */
+interface Shell {
+  readonly P: Polytope;
+  readonly caq: CaqState;
+  /** m, Q: facet pressure memory u (SPEC 2). */
+  readonly u: Int32Array;
+  /** m x r: residue shift of each facet to the adjacent family. */
+  readonly shifts: Int32Array;
+  /** m: 1 if the facet names an adjacent family. */
+  readonly hasShift: Uint8Array;
+}
+
+/** `tryLevel` outcomes other than a Result code. */
+const NEXT = 0;
+const STOP = -1;
+
+const EVENT_RING_CAPACITY = 64;
+const SEARCH_CAP_DEFAULT = 64;
+const PRESSURE_LEAK_DEFAULT = 4;
+
+export class Engine {
+  // Model tables.
+  readonly q: QContext;
+  readonly n: number;
+  /** L + 1. */
+  readonly levels: number;
+  readonly crt: CrtIndex;
+  /** CRT index of the model's first family (the default alpha). */
+  private readonly firstIndex: number;
+  /** families x levels shells, row-major by family id. */
+  private readonly shells: Shell[];
+  private readonly windows: Window[][];
+  private readonly beta: Int32Array;
+  private readonly tol: Int32Array;
+  private readonly tau: Int32Array;
+  readonly operators: Operator[];
+  private readonly gateOmega: Int32Array | null;
+  private readonly gateChi: Int32Array | null;
+  private readonly theta: number;
+  private readonly epsPas: number;
+  private readonly kMax: number;
+  private readonly tPromote: number;
+  private readonly tComm: number;
+  private readonly searchCap: number;
+  private readonly pressureLeak: number;
+
+  // State.
+  /** n, Q: the state x. Read-only for callers. */
+  readonly x: Int32Array;
+  /** r: the CRT residues alpha. Read-only for callers. */
+  readonly alpha: Int32Array;
+  /** Matrioshka depth 0..L. */
+  level = 0;
+  /** Steps taken since reset. */
+  stepIndex = 0;
+  /** Sticky status word: OR of the Flag bits of every step since reset. */
+  status = 0;
+  /** PAS of the previous step, Q. */
+  pasPrev = 0;
+  /** Consecutive stable steps at the current level (promotion). */
+  stableSteps = 0;
+  /** Energy of the last `summarize` that returned OK, Q. */
+  energy = 0;
+  /** Events (fossilized, switched, promoted, popped): a ring, see caq/fossil.ts. */
+  readonly events: Int32Array;
+  /** Filled when a step returns BOUNDARY. */
+  readonly record: BoundaryRecord;
+
+  // Workspace.
+  private readonly ctx: StepContext;
+  private readonly geo: GeometryWork;
+  private readonly cls: ClassifyResult;
+  private readonly z: Int32Array;
+  private readonly xq: Int32Array;
+  private readonly y: Int32Array;
+  private readonly yq: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly deltaEff: Int32Array;
+  private readonly alphaNext: Int32Array;
+  private readonly volatileAxes: Uint8Array;
+  private readonly gate: GateWork;
+  private readonly ring: StateRing;
+  private summaryBlocked = false;
+  /** Why the last level attempt refused (a Reason). */
+  private refusal: number = Reason.EXTERIOR;
+
+  constructor(model: ModelSpec, table: OperatorTable) {
+    checkModel(model);
+    const q = createQ(model.f ?? 16);
+    const n = model.n;
+    const L1 = model.levels.length;
+    this.q = q;
+    this.n = n;
+    this.levels = L1;
+    const r = model.moduli.length;
+    this.crt = createCrtIndex(model.moduli, model.families.map((fam, k) => ({ index: fam.index, family: k })));
+    this.firstIndex = model.families[0].index;
+    this.kMax = model.kMax;
+    this.tPromote = model.tPromote;
+    this.tComm = model.tComm;
+    this.searchCap = model.searchCap ?? SEARCH_CAP_DEFAULT;
+    this.pressureLeak = model.pressureLeak ?? PRESSURE_LEAK_DEFAULT;
+
+    let mMax = 1;
+    this.shells = [];
+    for (let k = 0; k < model.families.length; k++) {
+      const fam = model.families[k];
+      for (let l = 0; l < L1; l++) {
+        const spec = fam.levels[l];
+        const m = spec.A.length;
+        if (m > mMax) mMax = m;
+        const P = createPolytope(m, n, Int32Array.from(spec.A.flat()), Int32Array.from(spec.b));
+        const caq = createCaqState(m, n, L1, { ...model.caq, f: q.f, bMin: spec.bMin ?? spec.b, bMax: spec.bMax ?? spec.b });
+        caqBindNormals(caq, P.A);
+        const shifts = new Int32Array(m * r);
+        const hasShift = new Uint8Array(m);
+        for (let i = 0; i < m; i++) {
+          const s = spec.shifts?.[i];
+          if (s) {
+            hasShift[i] = 1;
+            for (let t = 0; t < r; t++) shifts[i * r + t] = s[t];
+          }
+        }
+        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift });
+      }
+    }
+    this.windows = model.levels.map((lv) => (lv.windows ?? []).map((w) => createWindow(q, w)));
+    this.beta = Int32Array.from(model.levels.map((lv) => lv.beta));
+    this.tol = Int32Array.from(model.levels.map((lv) => lv.tol));
+    this.tau = Int32Array.from(model.levels.map((lv) => lv.tau));
+    this.operators = model.operators.map((spec, k) => {
+      const factory = table[spec.kind];
+      if (!factory) throw new RangeError(`operators[${k}].kind: unknown operator '${spec.kind}' (known: ${Object.keys(table).join(', ')})`);
+      return factory(q, n, spec, `operators[${k}]`);
+    });
+    const g = model.gates;
+    this.gateOmega = g ? Int32Array.from(g.omega) : null;
+    this.gateChi = g ? Int32Array.from(g.chi) : null;
+    this.theta = g ? g.theta : 0;
+    this.epsPas = g ? g.epsPas : INT32_MAX;
+
+    this.x = new Int32Array(n);
+    this.alpha = new Int32Array(r);
+    this.events = createEventRing(EVENT_RING_CAPACITY);
+    this.record = createBoundaryRecord(n, r, this.kMax, this.operators.length, model.history);
+    this.geo = createGeometryWork(mMax, n, this.kMax, this.searchCap);
+    this.cls = createClassifyResult(mMax, this.kMax);
+    this.z = new Int32Array(mMax);
+    this.xq = new Int32Array(n);
+    this.y = new Int32Array(n);
+    this.yq = new Int32Array(n);
+    this.tmp = new Int32Array(n);
+    this.deltaEff = new Int32Array(n);
+    this.alphaNext = new Int32Array(r);
+    this.volatileAxes = new Uint8Array(n);
+    this.gate = createGateWork(n, this.operators.length);
+    this.ring = createStateRing(n, model.history);
+    const first = this.shells[0];
+    this.ctx = { q, n, level: 0, polytope: first.P, active: this.cls.active, activeCount: 0, chi: q.one >> 1, step: 0 };
+  }
+
+  /**
+   * Sets the state (setup-time: validates and may throw). `alpha` defaults to
+   * the residues of the first family's index, `level` to 0. Clears the
+   * status word, pressures, statistics, events and history.
+   */
+  reset(x0: ArrayLike<number>, alpha?: ArrayLike<number>, level = 0): void {
+    const { n, q } = this;
+    if (x0.length !== n) throw new RangeError(`reset: x0 has ${x0.length} entries, n is ${n}`);
+    for (let j = 0; j < n; j++) {
+      const v = x0[j];
+      if (!Number.isInteger(v) || v < -0x80000000 || v > INT32_MAX) throw new RangeError(`reset: x0[${j}] = ${v} is not an int32`);
+      this.x[j] = v;
+    }
+    if (!Number.isInteger(level) || level < 0 || level >= this.levels) throw new RangeError(`reset: level must be 0..${this.levels - 1}, got ${level}`);
+    if (alpha) {
+      if (alpha.length !== this.alpha.length) throw new RangeError(`reset: alpha has ${alpha.length} residues, the model has ${this.alpha.length} moduli`);
+      for (let t = 0; t < alpha.length; t++) this.alpha[t] = alpha[t];
+      if (toIndex(this.crt, this.alpha) === UNDEFINED_INDEX) throw new RangeError(`reset: alpha [${Array.from(alpha).join(', ')}] is not a residue vector of the moduli`);
+    } else {
+      toResidues(this.alpha, this.crt, this.firstIndex);
+    }
+    this.level = level;
+    this.stepIndex = 0;
+    this.status = 0;
+    this.stableSteps = 0;
+    this.summaryBlocked = false;
+    q.flags = 0;
+    for (const s of this.shells) {
+      s.u.fill(0);
+      s.caq.primed = 0;
+    }
+    this.pasPrev = this.gateOmega ? pas(q, this.x, this.gateOmega, n) : q.one;
+    eventRingInit(this.events);
+    ringClear(this.ring);
+    this.record.reason = Reason.NONE;
+  }
+
+  /** The pressure u of the current family's polytope at the current level (live view). */
+  get u(): Int32Array {
+    const fam = familyOfResidues(this.crt, this.alpha);
+    return this.shells[(fam < 0 ? 0 : fam) * this.levels + this.level].u;
+  }
+
+  /**
+   * One Matrioshka step (SPEC 8). Returns a `Result` code, with
+   * `Result.SATURATED_BIT` set if any value saturated. Never allocates,
+   * throws, or writes a non-integer; on BOUNDARY the state is unchanged
+   * and `record` says why.
+   */
+  step(): number {
+    const q = this.q;
+    const n = this.n;
+    const x = this.x;
+    const ctx = this.ctx;
+    q.flags = 0;
+    const stepIndex = ++this.stepIndex;
+    ctx.step = stepIndex;
+
+    // Gates: phase alignment and chirality (SPEC 8).
+    let pasNow = q.one;
+    if (this.gateOmega !== null && this.gateChi !== null) {
+      pasNow = pas(q, x, this.gateOmega, n);
+      ctx.chi = chiralGate(q, x, this.gateChi, n);
+      const jump = pasNow > this.pasPrev ? pasNow - this.pasPrev : this.pasPrev - pasNow;
+      const closed = pasNow < this.theta || jump > this.epsPas;
+      this.pasPrev = pasNow;
+      if (closed) return this.finish(Result.SILENT);
+    }
+
+    const fam = familyOfResidues(this.crt, this.alpha);
+    if (fam === UNDEFINED_INDEX) return this.boundary(Reason.UNDEFINED_INDEX, this.shells[0], pasNow);
+
+    // Non-commutativity every T_comm steps: marks axes VOLATILE, blocks summaries.
+    const volatileAxes = this.volatileAxes;
+    volatileAxes.fill(0);
+    this.summaryBlocked = false;
+    if (this.tComm > 0 && stepIndex % this.tComm === 0 && this.operators.length > 1) {
+      const shell = this.shells[fam * this.levels + this.level];
+      ctx.level = this.level;
+      ctx.polytope = shell.P;
+      ctx.activeCount = 0;
+      if (nonCommutativity(q, this.record.kappa, this.operators, x, ctx, this.gate, this.tau[this.level], volatileAxes) > 0) {
+        this.summaryBlocked = true;
+      }
+    }
+
+    const start = this.stableSteps >= this.tPromote && this.level + 1 < this.levels ? this.level + 1 : this.level;
+    this.refusal = Reason.EXTERIOR;
+    let lastShell = this.shells[fam * this.levels + start];
+    for (let l = start; l >= 0; l--) {
+      const shell = this.shells[fam * this.levels + l];
+      lastShell = shell;
+      const code = this.tryLevel(shell, l);
+      if (code > 0) return this.commit(code, l, shell);
+      if (code === STOP) break;
+    }
+    return this.boundary(this.refusal, lastShell, pasNow);
+  }
+
+  /**
+   * Steps 1-3 of SPEC 8 at level l. Returns a Result code when the level
+   * admits the state (the candidate is in `yq`); otherwise sets `refusal`
+   * and returns NEXT (try the next outer level) or STOP (a boundary now:
+   * saturation, or a switch the adjacent family does not admit).
+   */
+  private tryLevel(shell: Shell, l: number): number {
+    const q = this.q;
+    const n = this.n;
+    const x = this.x;
+    const P = shell.P;
+    const cls = this.cls;
+    const beta = this.beta[l];
+    this.refusal = Reason.EXTERIOR;
+    if (!this.inLevelWindows(l, x)) return NEXT;
+    classify(q, cls, P, x, beta, this.kMax);
+    if (cls.kind === PointKind.EXTERIOR) return NEXT;
+
+    // CAQ: statistics of <n_i, x> = b_i - s_i, classes, steps of level l, gardening.
+    const m = P.m;
+    const z = this.z;
+    for (let i = 0; i < m; i++) z[i] = sub(q, P.b[i], cls.slack[i]);
+    const caqResult = caqStep(q, shell.caq, z, shell.u, P.b, l, this.stepIndex, this.events, null, this.volatileAxes);
+    const delta = shell.caq.delta;
+    const deltaEff = this.deltaEff;
+    // A frozen axis is quantized with step 1 (the identity) and keeps x_j.
+    for (let j = 0; j < n; j++) deltaEff[j] = delta[j] === STEP_FROZEN ? 1 : delta[j];
+
+    // xq = Q(x); y = F(xq), quantized between operators.
+    const ctx = this.ctx;
+    ctx.level = l;
+    ctx.polytope = P;
+    ctx.activeCount = cls.listed;
+    const xq = this.xq;
+    const y = this.y;
+    const tmp = this.tmp;
+    quantizeLattice(q, xq, x, deltaEff);
+    y.set(xq);
+    const ops = this.operators;
+    const flagsBefore = q.flags;
+    q.flags = 0;
+    for (let k = 0; k < ops.length; k++) {
+      ops[k].apply(tmp, y, ctx);
+      quantizeLattice(q, y, tmp, deltaEff);
+    }
+    const saturated = q.flags & Flag.SATURATED;
+    q.flags |= flagsBefore;
+    if (saturated !== 0) {
+      // A clamped value is not an honest number: refuse rather than commit it.
+      this.refusal = Reason.SATURATED;
+      return STOP;
+    }
+    if ((caqResult & CaqStepResult.FROZEN) !== 0) {
+      for (let j = 0; j < n; j++) if (delta[j] === STEP_FROZEN) y[j] = x[j];
+    }
+
+    // Where did F land? Pressure accumulates on facets the dynamics push
+    // through; beyond the band this level does not admit the step (pop outward).
+    classify(q, cls, P, y, beta, this.kMax);
+    this.pressure(shell, cls);
+    if ((cls.kind as PointKind) === PointKind.EXTERIOR) return NEXT;
+    const yq = this.yq;
+    if (quantizeInPolytope(q, yq, P, y, deltaEff, this.searchCap, this.geo) !== QuantizeStatus.OK) {
+      this.refusal = Reason.PROJECTION_UNDEFINED;
+      return NEXT;
+    }
+    classify(q, cls, P, yq, beta, this.kMax);
+    if (cls.kind === PointKind.INTERIOR) {
+      return withinTol(yq, xq, n, this.tol[l]) ? Result.FIXED : Result.MOVED;
+    }
+    // FACET: grazing; a listed facet that names an adjacent family switches.
+    for (let k = 0; k < cls.listed; k++) {
+      const i = cls.active[k];
+      if (shell.hasShift[i] === 0) continue;
+      return this.trySwitch(shell, i, l);
+    }
+    return Result.GRAZING;
+  }
+
+  /** Moves alpha by facet i's shift if the new family's polytope admits yq. */
+  private trySwitch(shell: Shell, i: number, l: number): number {
+    const r = this.alpha.length;
+    const next = this.alphaNext;
+    for (let t = 0; t < r; t++) next[t] = shell.shifts[i * r + t];
+    shiftResidues(next, this.crt, this.alpha, next);
+    const fam2 = familyOfResidues(this.crt, next);
+    if (fam2 === UNDEFINED_INDEX) {
+      this.refusal = Reason.UNDEFINED_INDEX;
+      return STOP;
+    }
+    const P2 = this.shells[fam2 * this.levels + l].P;
+    const cls = this.cls;
+    classify(this.q, cls, P2, this.yq, this.beta[l], this.kMax);
+    if (cls.kind === PointKind.EXTERIOR) {
+      this.refusal = Reason.EXTERIOR;
+      return STOP;
+    }
+    return Result.SWITCHED;
+  }
+
+  /** Accepts yq at level l. */
+  private commit(code: number, l: number, shell: Shell): number {
+    ringPush(this.ring, this.x);
+    this.x.set(this.yq);
+    if (code === Result.SWITCHED) {
+      this.alpha.set(this.alphaNext);
+      eventPush(this.events, EngineEvent.SWITCHED, toIndex(this.crt, this.alpha), this.stepIndex);
+    }
+    if (l > this.level) {
+      this.level = l;
+      this.stableSteps = 0;
+      eventPush(this.events, EngineEvent.PROMOTED, l, this.stepIndex);
+    } else if (l < this.level) {
+      this.level = l;
+      this.stableSteps = 0;
+      eventPush(this.events, EngineEvent.POPPED, l, this.stepIndex);
+    } else if (this.volatileAxes.indexOf(1) < 0 && shell.caq.delta.indexOf(STEP_FROZEN) < 0) {
+      if (this.stableSteps < INT32_MAX) this.stableSteps++;
+    } else {
+      this.stableSteps = 0;
+    }
+    return this.finish(code);
+  }
+
+  /** Leaves x unchanged and fills the boundary record. */
+  private boundary(reason: number, shell: Shell, pasNow: number): number {
+    const rec = this.record;
+    const q = this.q;
+    rec.reason = reason;
+    rec.step = this.stepIndex;
+    rec.level = this.level;
+    rec.alpha.set(this.alpha);
+    rec.x.set(this.x);
+    rec.delta.set(shell.caq.delta);
+    rec.chi = this.ctx.chi;
+    rec.pas = pasNow;
+    classify(q, this.cls, shell.P, this.x, this.beta[this.level < this.levels ? this.level : 0], this.kMax);
+    const listed = this.cls.listed;
+    for (let k = 0; k < listed; k++) rec.active[k] = this.cls.active[k];
+    rec.activeCount = listed;
+    fillStress(q, rec, shell.P.A, this.n, shell.u);
+    fillHistory(rec, this.ring);
+    this.stableSteps = 0;
+    return this.finish(Result.BOUNDARY);
+  }
+
+  private finish(code: number): number {
+    const flags = this.q.flags;
+    this.status |= flags;
+    return (flags & Flag.SATURATED) !== 0 ? code | Result.SATURATED_BIT : code;
+  }
+
+  /**
+   * Facet pressure memory: u_i leaks by u_i >> leak, then grows by how far
+   * F pushed past facet i (max(0, -slack_i)), saturating. The ADMM operator
+   * (SPEC 7) writes its dual y here instead.
+   */
+  private pressure(shell: Shell, cls: ClassifyResult): void {
+    const u = shell.u;
+    const m = shell.P.m;
+    const leak = this.pressureLeak;
+    const slack = cls.slack;
+    for (let i = 0; i < m; i++) {
+      let ui = u[i] - (u[i] >> leak);
+      const s = slack[i];
+      if (s < 0) ui = s < 0 - INT32_MAX + ui ? INT32_MAX : ui - s;
+      u[i] = ui;
+    }
+  }
+
+  private inLevelWindows(l: number, x: Int32Array): boolean {
+    const ws = this.windows[l];
+    if (ws.length === 0) return true;
+    for (let k = 0; k < ws.length; k++) if (inWindow(this.q, ws[k], x)) return true;
+    return false;
+  }
+
+  /**
+   * Scalar summary (SPEC 4): the energy sum_j x_j^2, Q, into `this.energy`.
+   * Returns Summary.OK, or Summary.REFUSED outside every window of the
+   * current level or in a step whose operators did not commute.
+   */
+  summarize(): number {
+    if (this.summaryBlocked || !this.inLevelWindows(this.level, this.x)) return Summary.REFUSED;
+    this.energy = dot(this.q, this.x, 0, this.x, 0, this.n, this.q.f);
+    return Summary.OK;
+  }
+
+  /** CRC-32 of the state: x, alpha, level and the current pressure (parity traces). */
+  digest(): number {
+    const words = this.tmp;
+    let c = crc32Words(CRC32_INIT, this.x, this.n);
+    c = crc32Words(c, this.alpha, this.alpha.length);
+    words[0] = this.level;
+    c = crc32Words(c, words, 1);
+    const u = this.u;
+    c = crc32Words(c, u, u.length);
+    return crc32Final(c);
+  }
+}
+
+/** `|a_j - b_j| <= tol` for every j, without forming an overflowing difference. */
+function withinTol(a: Int32Array, b: Int32Array, n: number, tol: number): boolean {
+  for (let j = 0; j < n; j++) {
+    const p = a[j];
+    const r = b[j];
+    const hi = p >= r ? p : r;
+    const lo = p >= r ? r : p;
+    // hi - lo overflows only when lo < 0 and hi > INT32_MAX + lo; then it exceeds any tol.
+    if (lo < 0 && hi > INT32_MAX + lo) return false;
+    if (hi - lo > tol) return false;
+  }
+  return true;
+}
+
+/**
+ * Creates an engine from a model (setup time: validates with messages that
+ * name the field, allocates everything, may throw). `operators` adds
+ * firmware operators to, or replaces, the built-ins.
+ */
+export function createEngine(model: ModelSpec, operators: OperatorTable = builtinOperators): Engine {
+  return new Engine(model, operators);
+}
