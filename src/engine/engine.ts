@@ -10,7 +10,7 @@
 import { caqBindNormals, createCaqState, caqStep, CaqStepResult, STEP_FROZEN, type CaqState } from '../caq/index.js';
 import { createEventRing, eventPush, eventRingInit } from '../caq/fossil.js';
 import { dot } from '../linalg/matvec.js';
-import { Flag, INT32_MAX, createQ, type QContext } from '../fixed/q.js';
+import { Flag, INT32_MAX, INT32_MIN, createQ, type QContext } from '../fixed/q.js';
 import { sub } from '../fixed/arith.js';
 import { classify, createClassifyResult, createPolytope, PointKind, type ClassifyResult, type Polytope } from '../geometry/polytope.js';
 import { createGeometryWork, type GeometryWork } from '../geometry/work.js';
@@ -197,7 +197,7 @@ export class Engine {
     if (x0.length !== n) throw new RangeError(`reset: x0 has ${x0.length} entries, n is ${n}`);
     for (let j = 0; j < n; j++) {
       const v = x0[j];
-      if (!Number.isInteger(v) || v < -0x80000000 || v > INT32_MAX) throw new RangeError(`reset: x0[${j}] = ${v} is not an int32`);
+      if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new RangeError(`reset: x0[${j}] = ${v} is not an int32`);
       this.x[j] = v;
     }
     if (!Number.isInteger(level) || level < 0 || level >= this.levels) throw new RangeError(`reset: level must be 0..${this.levels - 1}, got ${level}`);

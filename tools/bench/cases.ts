@@ -23,7 +23,9 @@
  * harness checks `q.flags` stays 0), in Q16.16 (`q = createQ(16)`).
  */
 
+import { ADMM_CASES } from './admm.js';
 import { CAQ_CASES } from './caq.js';
+import { ENGINE_CASES } from './engine.js';
 
 export type BenchGroup = 'floor' | 'fixed' | 'engine';
 
@@ -134,4 +136,6 @@ export const CASES: readonly BenchCase[] = [
   op('tanh', 'tanh', [signed(19)]),
   // Engine operations: one unit = one call of the whole operation.
   ...CAQ_CASES,
+  ...ENGINE_CASES,
+  ...ADMM_CASES,
 ];
