@@ -265,9 +265,10 @@ export class Engine {
     this.summaryBlocked = false;
     if (this.tComm > 0 && stepIndex % this.tComm === 0 && this.operators.length > 1) {
       const shell = this.shells[fam * this.levels + this.level];
+      classify(q, this.cls, shell.P, x, this.beta[this.level], this.kMax);
       ctx.level = this.level;
       ctx.polytope = shell.P;
-      ctx.activeCount = 0;
+      ctx.activeCount = this.cls.listed;
       if (nonCommutativity(q, this.record.kappa, this.operators, x, ctx, this.gate, this.tau[this.level], volatileAxes) > 0) {
         this.summaryBlocked = true;
       }
