@@ -25,6 +25,7 @@
 
 import { ADMM_CASES } from './admm.js';
 import { CAQ_CASES } from './caq.js';
+import { GEOMETRY_CASES } from './geometry.js';
 import { ENGINE_CASES } from './engine.js';
 
 export type BenchGroup = 'floor' | 'fixed' | 'engine';
@@ -135,6 +136,7 @@ export const CASES: readonly BenchCase[] = [
   op('sigmoid', 'sigmoid', [signed(19)]),
   op('tanh', 'tanh', [signed(19)]),
   // Engine operations: one unit = one call of the whole operation.
+  ...GEOMETRY_CASES,
   ...CAQ_CASES,
   ...ENGINE_CASES,
   ...ADMM_CASES,

@@ -1,0 +1,2 @@
+export * from './matvec.js';
+export * from './wide.js';
