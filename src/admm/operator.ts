@@ -15,10 +15,10 @@
  * - `cycle`, `epsPinf`, `pinfMin` (optional): see workspace.ts.
  */
 import type { QContext } from '../fixed/q.js';
-import type { Operator, StepContext } from '../engine/operator.js';
+import { Verdict, type Operator, type StepContext } from '../engine/operator.js';
 import { createAdmmProblem, type AdmmSpec } from './problem.js';
 import { admmStep, AdmmStatus } from './solve.js';
-import { createAdmmWorkspace, type AdmmWorkspace } from './workspace.js';
+import { admmReset, createAdmmWorkspace, type AdmmWorkspace } from './workspace.js';
 
 /** Most iterations one apply may run. */
 export const ADMM_ITERATIONS_MAX = 65536;
@@ -37,6 +37,8 @@ export interface AdmmOperator extends Operator {
    * iterations (CONVERGED, SOLVED, CYCLE, INFEASIBLE; never MAX_ITER).
    */
   status: AdmmStatus;
+  /** The engine's view of `status` (Verdict of src/engine/operator.ts). */
+  verdict: number;
 }
 
 /** Throws `${path}: ${rule}`. */
@@ -85,6 +87,12 @@ export function createAdmmOperator(q: QContext, n: number, params: Record<string
     iterations,
     eps,
     status: AdmmStatus.RUNNING,
+    verdict: Verdict.NONE,
+    reset(): void {
+      admmReset(ws);
+      op.status = AdmmStatus.RUNNING;
+      op.verdict = Verdict.NONE;
+    },
     apply(out: Int32Array, x: Int32Array, ctx: StepContext): void {
       ws.q = ctx.q;
       const xs = ws.x;
@@ -95,6 +103,8 @@ export function createAdmmOperator(q: QContext, n: number, params: Record<string
       if (status !== AdmmStatus.INFEASIBLE) for (let i = 0; i < len; i++) out[i] = xs[i];
       else if (out !== x) for (let i = 0; i < len; i++) out[i] = x[i];
       op.status = status;
+      op.verdict =
+        status === AdmmStatus.CONVERGED ? Verdict.CONVERGED : status === AdmmStatus.CYCLE ? Verdict.CYCLE : status === AdmmStatus.INFEASIBLE ? Verdict.INFEASIBLE : Verdict.NONE;
     },
   };
   return op;

@@ -7,7 +7,7 @@
  * except gardened offsets), workspace (scratch of one step), state, and the
  * boundary record.
  */
-import { caqBindNormals, createCaqState, caqStep, CaqStepResult, STEP_FROZEN, type CaqState } from '../caq/index.js';
+import { caqBindNormals, caqReset, createCaqState, caqStep, CaqStepResult, STEP_FROZEN, type CaqState } from '../caq/index.js';
 import { createEventRing, eventPush, eventRingInit } from '../caq/fossil.js';
 import { dot } from '../linalg/matvec.js';
 import { Flag, INT32_MAX, INT32_MIN, createQ, type QContext } from '../fixed/q.js';
@@ -22,7 +22,7 @@ import { createBoundaryRecord, createStateRing, fillHistory, fillStress, ringCle
 import { EngineEvent, Reason, Result, Summary } from './codes.js';
 import { chiralGate, createGateWork, nonCommutativity, pas, type GateWork } from './gates.js';
 import type { ModelSpec } from './model.js';
-import type { Operator, OperatorTable, StepContext } from './operator.js';
+import { Verdict, type Operator, type OperatorTable, type StepContext } from './operator.js';
 import { builtinOperators } from './operators/index.js';
 import { checkModel } from './validate.js';
 
@@ -36,6 +36,8 @@ interface Shell {
   readonly shifts: Int32Array;
   /** m: 1 if the facet names an adjacent family. */
   readonly hasShift: Uint8Array;
+  /** m, Q: the model's offsets (P.b is gardened in place; reset restores it). */
+  readonly b0: Int32Array;
 }
 
 /** `tryLevel` outcomes other than a Result code. */
@@ -149,7 +151,7 @@ export class Engine {
             for (let t = 0; t < r; t++) shifts[i * r + t] = s[t];
           }
         }
-        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift });
+        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift, b0: Int32Array.from(P.b) });
       }
     }
     this.windows = model.levels.map((lv) => (lv.windows ?? []).map((w) => createWindow(q, w)));
@@ -216,8 +218,10 @@ export class Engine {
     q.flags = 0;
     for (const s of this.shells) {
       s.u.fill(0);
-      s.caq.primed = 0;
+      s.P.b.set(s.b0);
+      caqReset(s.caq);
     }
+    for (const op of this.operators) op.reset?.();
     this.pasPrev = this.gateOmega ? pas(q, this.x, this.gateOmega, n) : q.one;
     eventRingInit(this.events);
     ringClear(this.ring);
@@ -328,15 +332,23 @@ export class Engine {
     const ops = this.operators;
     const flagsBefore = q.flags;
     q.flags = 0;
+    let verdict: number = Verdict.NONE;
     for (let k = 0; k < ops.length; k++) {
-      ops[k].apply(tmp, y, ctx);
+      const op = ops[k];
+      op.apply(tmp, y, ctx);
       quantizeLattice(q, y, tmp, deltaEff);
+      const v = op.verdict;
+      if (v !== undefined && v !== Verdict.NONE) verdict = v;
     }
     const saturated = q.flags & Flag.SATURATED;
     q.flags |= flagsBefore;
     if (saturated !== 0) {
       // A clamped value is not an honest number: refuse rather than commit it.
       this.refusal = Reason.SATURATED;
+      return STOP;
+    }
+    if (verdict === Verdict.INFEASIBLE) {
+      this.refusal = Reason.INFEASIBLE;
       return STOP;
     }
     if ((caqResult & CaqStepResult.FROZEN) !== 0) {
@@ -354,6 +366,8 @@ export class Engine {
       return NEXT;
     }
     classify(q, cls, P, yq, beta, this.kMax);
+    if (verdict === Verdict.CONVERGED) return Result.CONVERGED;
+    if (verdict === Verdict.CYCLE) return Result.CYCLE;
     if (cls.kind === PointKind.INTERIOR) {
       return withinTol(yq, xq, n, this.tol[l]) ? Result.FIXED : Result.MOVED;
     }

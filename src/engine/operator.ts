@@ -32,9 +32,29 @@ export interface StepContext {
   step: number;
 }
 
+/**
+ * What an iterative operator (such as `admm`) concluded in its last apply;
+ * the step turns it into a result code or a boundary record.
+ */
+export const Verdict = {
+  /** Nothing to report: the step classifies the result as usual. */
+  NONE: 0,
+  /** An exact quantized fixed point of the operator's own iteration. */
+  CONVERGED: 1,
+  /** The iteration cycles with a short period ("fragile truce"). */
+  CYCLE: 2,
+  /** No point satisfies the operator's constraints: a boundary record INFEASIBLE. */
+  INFEASIBLE: 3,
+} as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
 export interface Operator {
   /** The model's name for it (`linear`, `gyroid`, or a firmware name). */
   readonly name: string;
+  /** Optional: the `Verdict` of the last apply (iterative operators). */
+  readonly verdict?: number;
+  /** Optional: forget state kept between applies (called by the engine's reset). */
+  reset?(): void;
   /**
    * `out = F_k(x)`. `out` and `x` hold `ctx.n` entries; `out` is never `x`
    * (the engine passes distinct buffers), so an operator may read `x`

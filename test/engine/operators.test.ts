@@ -597,7 +597,7 @@ describe('traversal: slides along the active facets, never through them', () => 
 
 describe('builtinOperators', () => {
   it('names every built-in, frozen', () => {
-    expect(Object.keys(builtinOperators).sort()).toEqual(['anisotropy', 'drift', 'gyroid', 'linear', 'traversal']);
+    expect(Object.keys(builtinOperators).sort()).toEqual(['admm', 'anisotropy', 'drift', 'gyroid', 'linear', 'traversal']);
     expect(Object.isFrozen(builtinOperators)).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The built-in operators of the dynamics F (SPEC 6), by the names a model
  * uses. Firmware adds its own with `{ ...builtinOperators, mine: createMine }`
- * (see `OperatorTable` in ../operator.ts). `admm` (SPEC 7) comes separately.
+ * (see `OperatorTable` in ../operator.ts). `admm` (SPEC 7) lives in src/admm/.
  */
+import { createAdmmOperator } from '../../admm/operator.js';
 import type { OperatorTable } from '../operator.js';
 import { createAnisotropyOperator } from './anisotropy.js';
 import { createDriftOperator } from './drift.js';
@@ -23,4 +24,5 @@ export const builtinOperators: OperatorTable = Object.freeze({
   gyroid: createGyroidOperator,
   anisotropy: createAnisotropyOperator,
   traversal: createTraversalOperator,
+  admm: createAdmmOperator,
 });
