@@ -9,10 +9,14 @@ export class UsageError extends Error {}
 /** `--help` was asked for: the message is the help text; exit code 0. */
 export class HelpRequested extends Error {}
 
-export type OptionSpec =
+export type OptionSpec = (
   | { kind: 'flag'; help: string }
   | { kind: 'int'; help: string; min?: number; max?: number; default?: number }
-  | { kind: 'string'; help: string; choices?: readonly string[]; default?: string };
+  | { kind: 'string'; help: string; choices?: readonly string[]; default?: string }
+) & {
+  /** A one-letter alias, written `-x`. */
+  short?: string;
+};
 
 export interface CommandSpec {
   summary: string;
@@ -39,7 +43,12 @@ export function parseArgs(argv: readonly string[], commands: Record<string, Comm
   const options: Parsed['options'] = {};
   const positionals: string[] = [];
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
+    let arg = rest[i];
+    if (/^-[A-Za-z]$/.test(arg)) {
+      const long = Object.keys(spec.options).find((name) => spec.options[name].short === arg[1]);
+      if (!long) throw new UsageError(`${command}: unknown option ${arg}\n\n${commandUsage(command, spec)}`);
+      arg = `--${long}`;
+    }
     if (!arg.startsWith('--')) {
       positionals.push(arg);
       continue;
@@ -86,7 +95,7 @@ export function commandUsage(name: string, spec: CommandSpec): string {
   for (const [opt, o] of Object.entries(spec.options)) {
     const value = o.kind === 'flag' ? '' : o.kind === 'int' ? ' N' : o.choices ? ` ${o.choices.join('|')}` : ' S';
     const dflt = o.kind !== 'flag' && o.default !== undefined ? ` (default ${o.default})` : '';
-    lines.push(`  --${opt}${value}`.padEnd(28) + o.help + dflt);
+    lines.push(`  ${o.short ? `-${o.short}, ` : ''}--${opt}${value}`.padEnd(28) + o.help + dflt);
   }
   return lines.join('\n');
 }

@@ -4,14 +4,18 @@
  * 1 failure, 2 usage.
  */
 import { HelpRequested, parseArgs, UsageError, type CommandSpec, type Parsed } from './args.js';
+import { compileSpec } from './commands/compile-spec.js';
 import { demoSpec } from './commands/demo-spec.js';
+import { simSpec } from './commands/sim-spec.js';
 
 export interface Command {
   run(parsed: Parsed): Promise<number>;
 }
 
 const COMMANDS: Record<string, { spec: CommandSpec; load: () => Promise<Command> }> = {
+  sim: { spec: simSpec, load: () => import('./commands/sim.js') },
   demo: { spec: demoSpec, load: () => import('./commands/demo.js') },
+  compile: { spec: compileSpec, load: () => import('./commands/compile.js') },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

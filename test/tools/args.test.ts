@@ -8,6 +8,7 @@ const commands: Record<string, CommandSpec> = {
     options: {
       steps: { kind: 'int', help: 'steps', min: 1, default: 10 },
       engine: { kind: 'string', help: 'engine', choices: ['node', 'xs'], default: 'node' },
+      out: { kind: 'string', short: 'o', help: 'output' },
       json: { kind: 'flag', help: 'json' },
     },
   },
@@ -21,6 +22,7 @@ describe('parseArgs', () => {
       options: { steps: 5, json: true, engine: 'node' },
     });
     expect(parseArgs(['sim', '--engine=xs', 'm.json'], commands).options.engine).toBe('xs');
+    expect(parseArgs(['sim', 'm.json', '-o', 'm.mtk'], commands).options.out).toBe('m.mtk');
   });
 
   it('refuses bad input with a message that names what is wrong', () => {
@@ -33,6 +35,7 @@ describe('parseArgs', () => {
       [['sim', 'm', '--steps'], /--steps needs a value/],
       [['sim', 'm', '--color'], /unknown option --color/],
       [['sim', 'm', '--json=1'], /--json takes no value/],
+      [['sim', 'm', '-z'], /unknown option -z/],
       [[], /usage: matrioshka <command>/],
     ];
     for (const [argv, message] of bad) {
