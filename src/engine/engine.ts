@@ -17,6 +17,7 @@ import { createGeometryWork, type GeometryWork } from '../geometry/work.js';
 import { quantizeInPolytope, quantizeLattice, QuantizeStatus } from '../geometry/quantize.js';
 import { createWindow, inWindow, type Window } from '../geometry/window.js';
 import { createCrtIndex, familyOfResidues, shiftResidues, toIndex, toResidues, UNDEFINED_INDEX, type CrtIndex } from '../index/crt.js';
+import { restoreFossilRecord, saveFossilRecord, type FossilResult, type FossilState } from '../model/fossil-record.js';
 import { CRC32_INIT, crc32Final, crc32Words } from '../wire/crc32.js';
 import { createBoundaryRecord, createStateRing, fillHistory, fillStress, ringClear, ringPush, type BoundaryRecord, type StateRing } from './boundary.js';
 import { EngineEvent, Reason, Result, Summary } from './codes.js';
@@ -38,6 +39,10 @@ interface Shell {
   readonly hasShift: Uint8Array;
   /** m, Q: the model's offsets (P.b is gardened in place; reset restores it). */
   readonly b0: Int32Array;
+  /** The CRT index of the shell's family. */
+  readonly family: number;
+  /** Its level. */
+  readonly level: number;
 }
 
 /** `tryLevel` outcomes other than a Result code. */
@@ -151,7 +156,7 @@ export class Engine {
             for (let t = 0; t < r; t++) shifts[i * r + t] = s[t];
           }
         }
-        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift, b0: Int32Array.from(P.b) });
+        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift, b0: Int32Array.from(P.b), family: fam.index, level: l });
       }
     }
     this.windows = model.levels.map((lv) => (lv.windows ?? []).map((w) => createWindow(q, w)));
@@ -487,6 +492,44 @@ export class Engine {
     if (this.summaryBlocked || !this.inLevelWindows(this.level, this.x)) return Summary.REFUSED;
     this.energy = dot(this.q, this.x, 0, this.x, 0, this.n, this.q.f);
     return Summary.OK;
+  }
+
+  /**
+   * The fossil record (SPEC 12): fossilized facets, gardened offsets, index
+   * and level as a small blob that survives a reboot. Host or load time
+   * (allocates).
+   */
+  saveFossils(): Uint8Array {
+    return saveFossilRecord(this.fossilState());
+  }
+
+  /**
+   * Restores a fossil record, after `reset`: facets are matched by family,
+   * level, id and the hash of their normal, so a model update that keeps a
+   * facet keeps its fossil and offset. Nothing is written unless the whole
+   * blob is valid (see `FossilResult.status`).
+   */
+  restoreFossils(blob: Uint8Array): FossilResult {
+    return restoreFossilRecord(blob, this.fossilState());
+  }
+
+  /** The engine's own buffers as the fossil record sees them (a view, not a copy). */
+  private fossilState(): FossilState {
+    const engine = this;
+    return {
+      f: this.q.f,
+      n: this.n,
+      moduli: this.crt.moduli,
+      alpha: this.alpha,
+      get level() {
+        return engine.level;
+      },
+      set level(l: number) {
+        engine.level = l;
+      },
+      levels: this.levels,
+      shells: this.shells.map((s) => ({ family: s.family, level: s.level, A: s.P.A, fossil: s.caq.fossil, b: s.P.b, bMin: s.caq.bMin, bMax: s.caq.bMax })),
+    };
   }
 
   /** CRC-32 of the state: x, alpha, level and the current pressure (parity traces). */
