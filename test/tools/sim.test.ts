@@ -86,7 +86,15 @@ describe('matrioshka sim', () => {
     const model = JSON.parse(fs.readFileSync('examples/gyroid.json', 'utf8'));
     model.families[0].levels[1].A[3] = [0, -1];
     fs.writeFileSync(broken, JSON.stringify(model));
+    const image = path.join(tmp, 'g.mtk');
+    await run('node', [CLI, 'compile', 'examples/gyroid.json', '-o', image]);
+    const bytes = fs.readFileSync(image);
+    expect((await sim([image, '--steps', '5'])).code).toBe(0);
+    bytes[bytes.length - 10] ^= 0x40;
+    const corrupt = path.join(tmp, 'corrupt.mtk');
+    fs.writeFileSync(corrupt, bytes);
     const cases: [string[], number, RegExp][] = [
+      [[corrupt], 1, /corrupt\.mtk: not a valid image: .*CRC/],
       [['nope.json'], 1, /nope\.json: cannot read \(ENOENT\)/],
       [[broken], 1, /families\[0\]\.levels\[1\]\.A\[3\]: row has 2 entries, n is 3/],
       [['examples/gyroid.json', '--axes', '0,7'], 2, /--axes 0,7: the model has 3 axes/],
