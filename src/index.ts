@@ -8,3 +8,4 @@ export * from './linalg/index.js';
 export * from './engine/index.js';
 export * from './model/index.js';
 export * from './admm/index.js';
+export * from './tensor/index.js';

@@ -27,6 +27,7 @@ import { ADMM_CASES } from './admm.js';
 import { CAQ_CASES } from './caq.js';
 import { GEOMETRY_CASES } from './geometry.js';
 import { ENGINE_CASES } from './engine.js';
+import { TENSOR_CASES } from './tensor.js';
 
 export type BenchGroup = 'floor' | 'fixed' | 'engine';
 
@@ -140,4 +141,5 @@ export const CASES: readonly BenchCase[] = [
   ...CAQ_CASES,
   ...ENGINE_CASES,
   ...ADMM_CASES,
+  ...TENSOR_CASES,
 ];
