@@ -57,10 +57,12 @@ export const EngineEvent = {
   PROMOTED: 3,
   /** The state popped outward (id = new level). */
   POPPED: 4,
+  /** Schism: a facet's pressure stayed high while it did not settle; the index moved to the adjacent family (id = new index). */
+  SCHISM: 5,
 } as const;
 export type EngineEvent = (typeof EngineEvent)[keyof typeof EngineEvent];
 
-export const EVENT_NAMES: readonly string[] = ['', 'FOSSILIZED', 'SWITCHED', 'PROMOTED', 'POPPED'];
+export const EVENT_NAMES: readonly string[] = ['', 'FOSSILIZED', 'SWITCHED', 'PROMOTED', 'POPPED', 'SCHISM'];
 
 /** What a scalar summary returns outside every window (SPEC 4): no number. */
 export const Summary = {

@@ -39,6 +39,8 @@ interface Shell {
   readonly hasShift: Uint8Array;
   /** m, Q: the model's offsets (P.b is gardened in place; reset restores it). */
   readonly b0: Int32Array;
+  /** m: consecutive steps of high pressure without settling (schism counter, SPEC 7). */
+  readonly schismCount: Int32Array;
   /** The CRT index of the shell's family. */
   readonly family: number;
   /** Its level. */
@@ -156,7 +158,7 @@ export class Engine {
             for (let t = 0; t < r; t++) shifts[i * r + t] = s[t];
           }
         }
-        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift, b0: Int32Array.from(P.b), family: fam.index, level: l });
+        this.shells.push({ P, caq, u: new Int32Array(m), shifts, hasShift, b0: Int32Array.from(P.b), schismCount: new Int32Array(m), family: fam.index, level: l });
       }
     }
     this.windows = model.levels.map((lv) => (lv.windows ?? []).map((w) => createWindow(q, w)));
@@ -223,6 +225,7 @@ export class Engine {
     q.flags = 0;
     for (const s of this.shells) {
       s.u.fill(0);
+      s.schismCount.fill(0);
       s.P.b.set(s.b0);
       caqReset(s.caq);
     }
@@ -286,14 +289,59 @@ export class Engine {
     const start = this.stableSteps >= this.tPromote && this.level + 1 < this.levels ? this.level + 1 : this.level;
     this.refusal = Reason.EXTERIOR;
     let lastShell = this.shells[fam * this.levels + start];
+    let code = 0;
     for (let l = start; l >= 0; l--) {
       const shell = this.shells[fam * this.levels + l];
       lastShell = shell;
-      const code = this.tryLevel(shell, l);
-      if (code > 0) return this.commit(code, l, shell);
+      code = this.tryLevel(shell, l);
+      if (code > 0) {
+        code = this.commit(code, l, shell);
+        break;
+      }
       if (code === STOP) break;
     }
-    return this.boundary(this.refusal, lastShell, pasNow);
+    if (code <= 0) code = this.boundary(this.refusal, lastShell, pasNow);
+    this.schism(lastShell);
+    return code;
+  }
+
+  /**
+   * Schism (SPEC 7): a facet whose pressure stays above the fossil pressure
+   * while its variance stays at or above the fossil variance (it is pressed
+   * but does not settle, so it cannot fossilize) for `fossilSteps`
+   * consecutive steps moves the index to the adjacent family the facet
+   * names, if that family exists and its polytope at the current level
+   * admits the state. Event SCHISM (id = new index); the counter restarts.
+   */
+  private schism(shell: Shell): void {
+    const st = shell.caq;
+    const u = shell.u;
+    const counts = shell.schismCount;
+    const m = shell.P.m;
+    const p = st.fossilPressure;
+    let facet = -1;
+    for (let i = 0; i < m; i++) {
+      const ui = u[i];
+      const pressed = ui > p || ui < 0 - p;
+      if (shell.hasShift[i] === 0 || st.fossil[i] !== 0 || !pressed || st.variance[i] < st.fossilVar) {
+        counts[i] = 0;
+        continue;
+      }
+      if (counts[i] < st.fossilSteps) counts[i]++;
+      if (counts[i] >= st.fossilSteps && facet < 0) facet = i;
+    }
+    if (facet < 0) return;
+    counts[facet] = 0;
+    const r = this.alpha.length;
+    const next = this.alphaNext;
+    for (let t = 0; t < r; t++) next[t] = shell.shifts[facet * r + t];
+    shiftResidues(next, this.crt, this.alpha, next);
+    const fam2 = familyOfResidues(this.crt, next);
+    if (fam2 === UNDEFINED_INDEX) return;
+    classify(this.q, this.cls, this.shells[fam2 * this.levels + this.level].P, this.x, this.beta[this.level], this.kMax);
+    if (this.cls.kind === PointKind.EXTERIOR) return;
+    this.alpha.set(next);
+    eventPush(this.events, EngineEvent.SCHISM, toIndex(this.crt, this.alpha), this.stepIndex);
   }
 
   /**
