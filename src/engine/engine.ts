@@ -490,7 +490,7 @@ export class Engine {
     rec.delta.set(shell.caq.delta);
     rec.chi = this.ctx.chi;
     rec.pas = pasNow;
-    classify(q, this.cls, shell.P, this.x, this.beta[this.level < this.levels ? this.level : 0], this.kMax);
+    classify(q, this.cls, shell.P, this.x, this.beta[shell.level], this.kMax);
     const listed = this.cls.listed;
     for (let k = 0; k < listed; k++) rec.active[k] = this.cls.active[k];
     rec.activeCount = listed;
