@@ -88,7 +88,7 @@ export class Engine {
   readonly alpha: Int32Array;
   /** Matrioshka depth 0..L. */
   level = 0;
-  /** Steps taken since reset. */
+  /** Steps taken since reset (wraps to 0 after 2^31 - 1). */
   stepIndex = 0;
   /** Sticky status word: OR of the Flag bits of every step since reset. */
   status = 0;
@@ -254,7 +254,8 @@ export class Engine {
     const x = this.x;
     const ctx = this.ctx;
     q.flags = 0;
-    const stepIndex = ++this.stepIndex;
+    // Wraps to 0 after 2^31 - 1 steps (24 days at 1 kHz) rather than leave int32.
+    const stepIndex = (this.stepIndex = this.stepIndex === INT32_MAX ? 0 : this.stepIndex + 1);
     ctx.step = stepIndex;
 
     // Gates: phase alignment and chirality (SPEC 8).
