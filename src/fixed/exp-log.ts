@@ -133,7 +133,7 @@ export function exp2(q: QContext, x: number): number {
  *   within ~1.5 units of 2^-30. Exact at powers of two: log2(1.0) = 0,
  *   log2(2^k) = k.
  * - Overflow: cannot (|result| <= 24 * 2^f).
- * - Accuracy (measured against float64 Math.log2 on 10^6 sampled x per f in
+ * - Accuracy (measured against float64 log2 (the host's libm) on 10^6 sampled x per f in
  *   {8, 12, 16, 20, 24}, domain errors included): max error 0.519 units of
  *   2^-f at f = 24, <= 0.501 at f <= 20 (docs/accuracy.md).
  * - Aliasing: n/a (scalars). Allocates nothing.

@@ -80,7 +80,7 @@ function clampedAbs(q: QContext, x: number, limit: number): number {
  *   exactly; the result is in [0, 1.0].
  * - Overflow: cannot; never sets a flag. Saturation regions: for |x| >= 22
  *   (and wherever the exact value rounds there) the result is 1.0 or 0.
- * - Accuracy (measured against float64 1 / (1 + Math.exp(-x)) on 10^6
+ * - Accuracy (measured against float64 1 / (1 + e^-x) on 10^6
  *   sampled x per f in {8, 12, 16, 20, 24}, tails included): max error
  *   0.529 units of 2^-f at f = 24, <= 0.502 at f <= 20 (docs/accuracy.md).
  * - Aliasing: n/a (scalars). Allocates nothing.
@@ -104,7 +104,7 @@ export function sigmoid(q: QContext, x: number): number {
  *   is in [-1.0, 1.0].
  * - Overflow: cannot; never sets a flag. Saturation regions: for |x| >= 11
  *   (and wherever the exact value rounds there) the result is +-1.0.
- * - Accuracy (measured against float64 Math.tanh on 10^6 sampled x per f in
+ * - Accuracy (measured against float64 tanh (the host's libm) on 10^6 sampled x per f in
  *   {8, 12, 16, 20, 24}, tails included): max error 0.553 units of 2^-f at
  *   f = 24, <= 0.503 at f <= 20 (docs/accuracy.md).
  * - Aliasing: n/a (scalars). Allocates nothing.

@@ -38,7 +38,7 @@ const ONE_Q30 = 0x40000000;
  *   sin(TURN/4) = 1.0, sin(TURN/2) = 0, sin(3 TURN/4) = -1.0. Odd:
  *   sin(-a) = -sin(a) exactly; |result| <= 1.0 always.
  * - Overflow: cannot (|result| <= 2^f); never sets a flag.
- * - Accuracy (measured against float64 Math.sin over all 2^24 angles at
+ * - Accuracy (measured against float64 sin (the host's libm) over all 2^24 angles at
  *   f = 16 and f = 24, 10^6 sampled angles at every other f): max error
  *   0.537 units of 2^-f at f = 24, 0.516 at f = 23, <= 0.502 at f <= 20,
  *   0.500 at f <= 18 (docs/accuracy.md). Not strictly monotone at f >= 22:
@@ -104,7 +104,7 @@ export function sin(q: QContext, angle: number): number {
  *   cos(-a) = cos(a) exactly.
  * - Overflow: cannot; never sets a flag.
  * - Accuracy: that of `sin` (the same kernel values). Measured against
- *   float64 Math.cos over all 2^24 angles at f = 16 and 24, 10^6 sampled at
+ *   float64 cos (the host's libm) over all 2^24 angles at f = 16 and 24, 10^6 sampled at
  *   every other f: max 0.537 units of 2^-f at f = 24, <= 0.502 at f <= 20
  *   (docs/accuracy.md).
  * - Aliasing: n/a (scalars). Allocates nothing.
