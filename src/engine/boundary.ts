@@ -31,6 +31,22 @@ export interface BoundaryRecord {
   readonly stress: Int32Array;
   /** r_ops x r_ops, Q: the last non-commutativity curvature kappa. */
   readonly kappa: Int32Array;
+  /**
+   * K_max x n, Q units (SPEC 9, 11): row k is the exact lattice difference
+   * `F(x + d_k) - F(x)` along the normal of the k-th active facet, with
+   * `d_k = RNE(h_k n_k / 2^f)`, i.e. the local Jacobian applied to that
+   * normal, per step h_k (`jacobianSteps[k]`). Zero past `activeCount` and
+   * whenever the level's `order` is 0.
+   */
+  readonly jacobian: Int32Array;
+  /**
+   * K_max, Q: `RNE(<n_k, F(x + 2 d_k) - 2 F(x + d_k) + F(x)> / 2^f)`, the
+   * curvature of F along the k-th active normal, per h_k^2. Zero past
+   * `activeCount` and when the level's `order` is below 2.
+   */
+  readonly curvature: Int32Array;
+  /** K_max, Q units: the step h_k of each Jacobian row (0 where the row is zero). */
+  readonly jacobianSteps: Int32Array;
   /** H x n, Q: ring of the last H states before the failure, oldest at `historyStart`. */
   readonly history: Int32Array;
   /** Index (in states) of the oldest entry of `history`. */
@@ -67,6 +83,9 @@ export function createBoundaryRecord(n: number, r: number, kMax: number, operato
     activeCount: 0,
     stress: new Int32Array(kMax * n),
     kappa: new Int32Array(operators * operators),
+    jacobian: new Int32Array(kMax * n),
+    curvature: new Int32Array(kMax),
+    jacobianSteps: new Int32Array(kMax),
     history: new Int32Array(history * n),
     historyStart: 0,
     historyCount: 0,

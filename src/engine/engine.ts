@@ -26,6 +26,7 @@ import type { ModelSpec } from './model.js';
 import { Verdict, type Operator, type OperatorTable, type StepContext } from './operator.js';
 import { builtinOperators } from './operators/index.js';
 import { checkModel } from './validate.js';
+import { createTensorWork, finiteDifferences, jacobianOnDirections, Lookahead, taylorLookahead, TensorStatus, type TensorF, type TensorWork } from '../tensor/index.js';
 
 /** One polytope of one family at one level, with its CAQ state and facet pressure. */
 interface Shell {
@@ -52,6 +53,8 @@ const NEXT = 0;
 const STOP = -1;
 
 const EVENT_RING_CAPACITY = 64;
+/** Most steps the crossing look-ahead follows (taylorLookahead's tMax limit). */
+const LOOKAHEAD_T_MAX = 1024;
 const SEARCH_CAP_DEFAULT = 64;
 const PRESSURE_LEAK_DEFAULT = 4;
 
@@ -80,6 +83,8 @@ export class Engine {
   private readonly tComm: number;
   private readonly searchCap: number;
   private readonly pressureLeak: number;
+  /** L + 1: each level's finite-difference order (SPEC 11), 0 = none. */
+  private readonly orders: Int32Array;
 
   // State.
   /** n, Q: the state x. Read-only for callers. */
@@ -102,6 +107,13 @@ export class Engine {
   readonly events: Int32Array;
   /** Filled when a step returns BOUNDARY. */
   readonly record: BoundaryRecord;
+  /**
+   * Look-ahead of the last step (SPEC 11): when it was GRAZING at a level
+   * with `order` > 0, the predicted number of steps until the dynamics reach
+   * the most binding active facet (slack <= 0), 1..min(T_promote, 1024);
+   * 0 = no crossing predicted (or no look-ahead this step); -1 = unknown.
+   */
+  crossingIn = 0;
 
   // Workspace.
   private readonly ctx: StepContext;
@@ -120,6 +132,12 @@ export class Engine {
   private summaryBlocked = false;
   /** Why the last level attempt refused (a Reason). */
   private refusal: number = Reason.EXTERIOR;
+  /** Higher-order terms: null when every level has order 0. */
+  private readonly tensor: TensorWork | null;
+  /** F for the tensor work: the operator sequence quantized with `deltaEff` (created once). */
+  private readonly tensorF: TensorF;
+  /** K_max, Q units: the step h_k along each direction of a tensor call. */
+  private readonly tensorSteps: Int32Array;
 
   constructor(model: ModelSpec, table: OperatorTable) {
     checkModel(model);
@@ -165,6 +183,7 @@ export class Engine {
     this.beta = Int32Array.from(model.levels.map((lv) => lv.beta));
     this.tol = Int32Array.from(model.levels.map((lv) => lv.tol));
     this.tau = Int32Array.from(model.levels.map((lv) => lv.tau));
+    this.orders = Int32Array.from(model.levels.map((lv) => lv.order ?? 0));
     this.operators = model.operators.map((spec, k) => {
       const factory = table[spec.kind];
       if (!factory) throw new RangeError(`operators[${k}].kind: unknown operator '${spec.kind}' (known: ${Object.keys(table).join(', ')})`);
@@ -192,6 +211,14 @@ export class Engine {
     this.volatileAxes = new Uint8Array(n);
     this.gate = createGateWork(n, this.operators.length);
     this.ring = createStateRing(n, model.history);
+    let maxOrder = 0;
+    for (let l = 0; l < L1; l++) if (this.orders[l] > maxOrder) maxOrder = this.orders[l];
+    this.tensor = maxOrder > 0 ? createTensorWork(n, this.kMax, maxOrder) : null;
+    this.tensorSteps = new Int32Array(this.kMax);
+    this.tensorF = (out: Int32Array, point: Int32Array): void => {
+      out.set(point);
+      this.applyOperators(out);
+    };
     const first = this.shells[0];
     this.ctx = { q, n, level: 0, polytope: first.P, active: this.cls.active, activeCount: 0, chi: q.one >> 1, step: 0 };
   }
@@ -221,6 +248,7 @@ export class Engine {
     this.stepIndex = 0;
     this.status = 0;
     this.stableSteps = 0;
+    this.crossingIn = 0;
     this.summaryBlocked = false;
     q.flags = 0;
     for (const s of this.shells) {
@@ -257,6 +285,7 @@ export class Engine {
     // Wraps to 0 after 2^31 - 1 steps (24 days at 1 kHz) rather than leave int32.
     const stepIndex = (this.stepIndex = this.stepIndex === INT32_MAX ? 0 : this.stepIndex + 1);
     ctx.step = stepIndex;
+    this.crossingIn = 0;
 
     // Gates: phase alignment and chirality (SPEC 8).
     let pasNow = q.one;
@@ -380,20 +409,11 @@ export class Engine {
     ctx.activeCount = cls.listed;
     const xq = this.xq;
     const y = this.y;
-    const tmp = this.tmp;
     quantizeLattice(q, xq, x, deltaEff);
     y.set(xq);
-    const ops = this.operators;
     const flagsBefore = q.flags;
     q.flags = 0;
-    let verdict: number = Verdict.NONE;
-    for (let k = 0; k < ops.length; k++) {
-      const op = ops[k];
-      op.apply(tmp, y, ctx);
-      quantizeLattice(q, y, tmp, deltaEff);
-      const v = op.verdict;
-      if (v !== undefined && v !== Verdict.NONE) verdict = v;
-    }
+    const verdict = this.applyOperators(y);
     const saturated = q.flags & Flag.SATURATED;
     q.flags |= flagsBefore;
     if (saturated !== 0) {
@@ -431,7 +451,117 @@ export class Engine {
       if (shell.hasShift[i] === 0) continue;
       return this.trySwitch(shell, i, l);
     }
+    if (this.orders[l] > 0) this.lookahead(shell, l);
     return Result.GRAZING;
+  }
+
+  /**
+   * Applies the operator sequence F to `y` in place, quantizing after each
+   * operator with the current `deltaEff` (SPEC 8: the order is kept). Uses
+   * `tmp` as scratch and the step context as set by the caller. Returns the
+   * last non-NONE `Verdict` of an iterative operator (NONE if there is none).
+   * Shared by the step and the tensor work's F. Allocates nothing.
+   */
+  private applyOperators(y: Int32Array): number {
+    const q = this.q;
+    const tmp = this.tmp;
+    const deltaEff = this.deltaEff;
+    const ctx = this.ctx;
+    const ops = this.operators;
+    let verdict: number = Verdict.NONE;
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k];
+      op.apply(tmp, y, ctx);
+      quantizeLattice(q, y, tmp, deltaEff);
+      const v = op.verdict;
+      if (v !== undefined && v !== Verdict.NONE) verdict = v;
+    }
+    return verdict;
+  }
+
+  /**
+   * Fills `tensorSteps[0..K)` with the step h_k of each direction: the
+   * `deltaEff` of the axis on which the facet normal `rows[k]` of `A`
+   * weighs most (the first such axis), as CAQ assigns steps to facets.
+   */
+  private directionSteps(A: Int32Array, rows: Int32Array, K: number): void {
+    const n = this.n;
+    for (let k = 0; k < K; k++) {
+      const base = rows[k] * n;
+      let best = 0;
+      let bestMag = -1;
+      for (let j = 0; j < n; j++) {
+        const a = A[base + j];
+        const mag = a < 0 ? ~a : a; // |a| - 1 for a < 0: no overflow at INT32_MIN
+        if (mag > bestMag) {
+          bestMag = mag;
+          best = j;
+        }
+      }
+      this.tensorSteps[k] = this.deltaEff[best];
+    }
+  }
+
+  /**
+   * Look-ahead of a GRAZING step at level l (order > 0): the differences of F
+   * at the candidate `yq` along the normal of the most binding listed facet
+   * i (order of the level), then `taylorLookahead` to the facet itself
+   * (band 0) for at most min(T_promote, 1024) steps, into `crossingIn`.
+   * `q.flags` are kept as they were (a failed prediction is not a
+   * saturation of the step). Allocates nothing.
+   */
+  private lookahead(shell: Shell, l: number): void {
+    const work = this.tensor;
+    const cls = this.cls;
+    if (work === null || cls.listed < 1) {
+      this.crossingIn = Lookahead.UNKNOWN;
+      return;
+    }
+    const q = this.q;
+    const P = shell.P;
+    const i = cls.active[0];
+    const flagsBefore = q.flags;
+    this.directionSteps(P.A, cls.active, 1);
+    const status = finiteDifferences(q, work, this.tensorF, this.yq, P.A, cls.active, 1, this.tensorSteps, this.orders[l]);
+    const tMax = this.tPromote < LOOKAHEAD_T_MAX ? this.tPromote : LOOKAHEAD_T_MAX;
+    this.crossingIn = status === TensorStatus.OK ? taylorLookahead(q, work, P.A, i * this.n, P.b[i], this.yq, 0, 0, tMax) : Lookahead.UNKNOWN;
+    q.flags = flagsBefore;
+  }
+
+  /**
+   * The Jacobian / curvature terms of the boundary record (SPEC 9, 11) at
+   * `rec.x` along the listed active facet normals of `shell`, with the
+   * shell's steps (`rec.delta`, frozen axes as 1) and the level's order;
+   * zeroed when the order is 0, nothing is listed or a value saturated.
+   * `q.flags` are kept as they were. Allocates nothing.
+   */
+  private fillTensorTerms(shell: Shell): void {
+    const rec = this.record;
+    const work = this.tensor;
+    const order = this.orders[shell.level];
+    const K = rec.activeCount;
+    rec.jacobian.fill(0);
+    rec.curvature.fill(0);
+    rec.jacobianSteps.fill(0);
+    if (work === null || order === 0 || K < 1) return;
+    const q = this.q;
+    const n = this.n;
+    const delta = shell.caq.delta;
+    const deltaEff = this.deltaEff;
+    for (let j = 0; j < n; j++) deltaEff[j] = delta[j] === STEP_FROZEN ? 1 : delta[j];
+    const ctx = this.ctx;
+    ctx.level = shell.level;
+    ctx.polytope = shell.P;
+    ctx.activeCount = this.cls.listed;
+    const flagsBefore = q.flags;
+    this.directionSteps(shell.P.A, rec.active, K);
+    let status = finiteDifferences(q, work, this.tensorF, rec.x, shell.P.A, rec.active, K, this.tensorSteps, order);
+    if (status === TensorStatus.OK) status = jacobianOnDirections(q, work, shell.P.A, rec.active);
+    q.flags = flagsBefore;
+    if (status !== TensorStatus.OK) return;
+    rec.jacobian.set(work.jacobian);
+    rec.curvature.set(work.curvature);
+    for (let k = 0; k < K; k++) rec.jacobianSteps[k] = work.steps[k];
   }
 
   /** Moves alpha by facet i's shift if the new family's polytope admits yq. */
@@ -471,7 +601,7 @@ export class Engine {
       this.level = l;
       this.stableSteps = 0;
       eventPush(this.events, EngineEvent.POPPED, l, this.stepIndex);
-    } else if (this.volatileAxes.indexOf(1) < 0 && shell.caq.delta.indexOf(STEP_FROZEN) < 0) {
+    } else if (this.volatileAxes.indexOf(1) < 0 && shell.caq.delta.indexOf(STEP_FROZEN) < 0 && this.crossingIn <= 0) {
       if (this.stableSteps < INT32_MAX) this.stableSteps++;
     } else {
       this.stableSteps = 0;
@@ -496,6 +626,7 @@ export class Engine {
     for (let k = 0; k < listed; k++) rec.active[k] = this.cls.active[k];
     rec.activeCount = listed;
     fillStress(q, rec, shell.P.A, this.n, shell.u);
+    this.fillTensorTerms(shell);
     fillHistory(rec, this.ring);
     this.stableSteps = 0;
     return this.finish(Result.BOUNDARY);

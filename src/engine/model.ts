@@ -38,6 +38,14 @@ export interface LevelSpec {
   tau: number;
   /** Windows of this level; none means the whole space is a window. */
   windows?: WindowSpec[];
+  /**
+   * Highest order of the lattice finite differences (SPEC 11) taken at this
+   * level, 0..5 (default 0: no higher-order terms). With order >= 1 a
+   * boundary record written at this level carries the Jacobian rows along
+   * the active facet normals, with order >= 2 also their curvature, and a
+   * GRAZING step predicts its next facet crossing (see docs/engine.md).
+   */
+  order?: number;
 }
 
 export interface GateSpec {

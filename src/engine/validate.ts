@@ -13,6 +13,8 @@ export const MODEL_N_MAX = 64;
 export const MODEL_M_MAX = 256;
 /** Largest history ring (states). */
 export const MODEL_HISTORY_MAX = 1024;
+/** Largest per-level derivative order (SPEC 11; the tensor work's TENSOR_ORDER_MAX). */
+export const MODEL_ORDER_MAX = 5;
 
 function fail(path: string, rule: string): never {
   throw new RangeError(`${path}: ${rule}`);
@@ -67,6 +69,7 @@ export function checkModel(model: ModelSpec): void {
     int(`levels[${l}].tol`, lv.tol, 0, INT32_MAX);
     int(`levels[${l}].tau`, lv.tau, 0, INT32_MAX);
     if (lv.windows !== undefined) list(`levels[${l}].windows`, lv.windows);
+    if (lv.order !== undefined) int(`levels[${l}].order`, lv.order, 0, MODEL_ORDER_MAX);
   });
   const families = list('families', model.families);
   if (families.length < 1) fail('families', 'must have at least one family');

@@ -84,8 +84,10 @@ export const IMAGE_POLYTOPE_FLAGS_ALL = 7;
 /** Presence bits of a level's optional fields (LEVL section). */
 export const ImageLevelFlag = {
   WINDOWS: 1,
+  /** An int32 `order` (0..5) follows the window count. */
+  ORDER: 2,
 } as const;
-export const IMAGE_LEVEL_FLAGS_ALL = 1;
+export const IMAGE_LEVEL_FLAGS_ALL = 3;
 
 /** Window metric codes (LEVL section); the loader gives them back as the strings of WindowSpec. */
 export const ImageMetricCode = {

@@ -27,7 +27,7 @@
  * Integer-pure (docs/integer-purity.md); allocation at load time only.
  */
 import type { FamilySpec, GateSpec, LevelSpec, ModelSpec, OperatorSpec, PolytopeSpec } from '../engine/model.js';
-import { checkModel, MODEL_M_MAX, MODEL_N_MAX } from '../engine/validate.js';
+import { checkModel, MODEL_M_MAX, MODEL_N_MAX, MODEL_ORDER_MAX } from '../engine/validate.js';
 import type { WindowSpec } from '../geometry/window.js';
 import { CAQ_LEVELS_MAX } from '../caq/state.js';
 import { F_DEFAULT, F_MAX, F_MIN } from '../fixed/q.js';
@@ -338,7 +338,7 @@ function readOptional(rd: Reader, flags: number, bit: number): number {
   return v;
 }
 
-/** One level of the LEVL section: beta, tol, tau, flags, window count, windows. */
+/** One level of the LEVL section: beta, tol, tau, flags, window count, order (flag ORDER only), windows. */
 function readLevel(rd: Reader, n: number): LevelSpec {
   const beta = readI32(rd, ImageError.BAD_SECTION_SIZE);
   const tol = readI32(rd, ImageError.BAD_SECTION_SIZE);
@@ -352,6 +352,16 @@ function readLevel(rd: Reader, n: number): LevelSpec {
   if ((lf & ~IMAGE_LEVEL_FLAGS_ALL) !== 0) {
     readerFail(rd, ImageError.BAD_FLAGS, lfAt);
     return level;
+  }
+  if ((lf & ImageLevelFlag.ORDER) !== 0) {
+    const orderAt = rd.pos;
+    const order = readI32(rd, ImageError.BAD_SECTION_SIZE);
+    if (rd.error !== 0) return level;
+    if (order < 0 || order > MODEL_ORDER_MAX) {
+      readerFail(rd, ImageError.BAD_VALUE, orderAt);
+      return level;
+    }
+    level.order = order;
   }
   if ((lf & ImageLevelFlag.WINDOWS) === 0) {
     if (count !== 0) readerFail(rd, ImageError.BAD_FLAGS, countAt);

@@ -58,7 +58,7 @@ describe('matrioshka compile', () => {
     const file = path.join(dir, 'bad.json');
     fs.writeFileSync(file, JSON.stringify(m));
     expect(await main(['compile', file])).toBe(1);
-    expect(err).toEqual([`${file}: kMax: must be an integer, got 2.5`, `${file}: levels[0].bta: unknown field (known: beta, tol, tau, windows)`]);
+    expect(err).toEqual([`${file}: kMax: must be an integer, got 2.5`, `${file}: levels[0].bta: unknown field (known: beta, tol, tau, windows, order)`]);
     expect(fs.existsSync(defaultOutput(file))).toBe(false);
   });
 

@@ -152,7 +152,7 @@ describe('refused models: every issue names the JSON path and the rule', () => {
       'kMax: must be an integer, got 2.5',
       'families[0].levels[0].A[1][2]: must be a number or { "q": int32 }, got "one"',
       'families[1]: give index or residues, not both',
-      'levels[0].bta: unknown field (known: beta, tol, tau, windows)',
+      'levels[0].bta: unknown field (known: beta, tol, tau, windows, order)',
       'levels[1].beta: a raw value is written { "q": int32 } and nothing else',
       'levels[2].tau.q: must be an int32 (raw Q units), got 3000000000',
       'operators[0].kind: must be 1..63 characters [A-Za-z0-9_-], starting with a letter or \'_\' (not \'__\'), got "9lives"',

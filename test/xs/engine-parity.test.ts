@@ -18,7 +18,27 @@ afterAll(async () => {
   await xs?.close();
 });
 
+/** The gyroid stack again, with higher-order terms at every level (look-ahead, record Jacobians). */
+const withOrders = {
+  ...SCENARIOS[0],
+  name: 'gyroid with orders 1, 2, 3',
+  model: { ...SCENARIOS[0].model, levels: SCENARIOS[0].model.levels.map((lv, l) => ({ ...lv, order: l + 1 })) },
+};
+
 describe('engine: Node vs XS', () => {
+  it(`${withOrders.name}: identical per-step digests over 2000 steps, zero heap growth`, async () => {
+    const node = runScenario(core, withOrders.model, withOrders.x0, 2000, true);
+    const { reply } = await xs.call<ScenarioTrace>({ model: withOrders.model, x0: withOrders.x0, steps: 2000, record: true });
+    expect(node.digests.findIndex((d, i) => d !== reply.digests[i])).toBe(-1);
+    expect(reply.counts).toEqual(node.counts);
+    const heap = async (steps: number) => {
+      await xs.gc();
+      return (await xs.call({ model: withOrders.model, x0: withOrders.x0, steps, record: false })).meter.heapCount;
+    };
+    await heap(100);
+    expect(await heap(2000)).toBe(await heap(100));
+  });
+
   for (const s of SCENARIOS) {
     it(`${s.name}: identical per-step digests over ${STEPS} steps`, async () => {
       const node = runScenario(core, s.model, s.x0, STEPS, true);

@@ -11,7 +11,7 @@
  * run on the converted model), and the geometry (nesting, headroom).
  */
 import { F_MAX, F_MIN, INT32_MAX, INT32_MIN } from '../../src/fixed/q.js';
-import { MODEL_N_MAX } from '../../src/engine/validate.js';
+import { MODEL_N_MAX, MODEL_ORDER_MAX } from '../../src/engine/validate.js';
 import { show, type Issue } from './issues.js';
 
 /** Names of operators and parameters: what the image can store. */
@@ -215,10 +215,11 @@ export function checkModelJson(json: unknown): Issue[] {
   if (m.levels !== undefined && c.array('levels', m.levels, 1)) {
     m.levels.forEach((lv, l) => {
       const p = `levels[${l}]`;
-      if (!c.object(p, lv, ['beta', 'tol', 'tau'], ['windows'])) return;
+      if (!c.object(p, lv, ['beta', 'tol', 'tau'], ['windows', 'order'])) return;
       c.qvalue(`${p}.beta`, lv.beta);
       c.qvalue(`${p}.tol`, lv.tol);
       c.qvalue(`${p}.tau`, lv.tau);
+      if (lv.order !== undefined) c.int(`${p}.order`, lv.order, 0, MODEL_ORDER_MAX);
       if (lv.windows !== undefined && c.array(`${p}.windows`, lv.windows)) {
         lv.windows.forEach((w, k) => checkWindow(c, `${p}.windows[${k}]`, w));
       }

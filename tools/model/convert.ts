@@ -330,6 +330,7 @@ export function modelFromJson(json: unknown, options: ModelFromJsonOptions = {})
     const p = `levels[${l}]`;
     const out: LevelSpec = { beta: c.q(`${p}.beta`, lv.beta), tol: c.q(`${p}.tol`, lv.tol), tau: c.q(`${p}.tau`, lv.tau) };
     if (lv.windows !== undefined) out.windows = lv.windows.map((w, k) => convertWindow(c, `${p}.windows[${k}]`, w, n));
+    if (lv.order !== undefined) out.order = lv.order;
     return out;
   });
 

@@ -38,7 +38,7 @@ export interface WriteImageOptions {
 
 const MODEL_KEYS = ['n', 'f', 'moduli', 'families', 'levels', 'operators', 'gates', 'caq', 'kMax', 'tPromote', 'tComm', 'history', 'searchCap', 'projectIters', 'pressureLeak'];
 const POLYTOPE_KEYS = ['A', 'b', 'shifts', 'bMin', 'bMax'];
-const LEVEL_KEYS = ['beta', 'tol', 'tau', 'windows'];
+const LEVEL_KEYS = ['beta', 'tol', 'tau', 'windows', 'order'];
 const WINDOW_KEYS = ['metric', 'mu', 'S', 'eps'];
 const GATE_KEYS = ['omega', 'theta', 'epsPas', 'chi'];
 const FAMILY_KEYS = ['index', 'levels'];
@@ -202,7 +202,9 @@ export function writeImage(model: ModelSpec, options: WriteImageOptions = {}): U
       knownKeys(p, lv, LEVEL_KEYS);
       const ws = lv.windows;
       if (ws !== undefined && ws.length > ImageLimit.WINDOWS) fail(`${p}.windows`, `at most ${ImageLimit.WINDOWS} windows per level, got ${ws.length}`);
-      out.words(p, [lv.beta, lv.tol, lv.tau, ws !== undefined ? ImageLevelFlag.WINDOWS : 0, ws?.length ?? 0]);
+      const lf = (ws !== undefined ? ImageLevelFlag.WINDOWS : 0) | (lv.order !== undefined ? ImageLevelFlag.ORDER : 0);
+      out.words(p, [lv.beta, lv.tol, lv.tau, lf, ws?.length ?? 0]);
+      if (lv.order !== undefined) out.words(`${p}.order`, [lv.order]);
       ws?.forEach((w, k) => {
         const wp = `${p}.windows[${k}]`;
         knownKeys(wp, w, WINDOW_KEYS);

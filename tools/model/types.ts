@@ -118,6 +118,8 @@ export interface LevelJson {
   tau: QValue;
   /** Windows of the level; omitted: the whole space. */
   windows?: WindowJson[];
+  /** Highest finite-difference order (SPEC 11), a plain integer 0..5; omitted: 0 (none). */
+  order?: number;
 }
 
 export interface WindowJson {
