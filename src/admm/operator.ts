@@ -88,6 +88,7 @@ export function createAdmmOperator(q: QContext, n: number, params: Record<string
     eps,
     status: AdmmStatus.RUNNING,
     verdict: Verdict.NONE,
+    facetPressure: ws.y,
     reset(): void {
       admmReset(ws);
       op.status = AdmmStatus.RUNNING;

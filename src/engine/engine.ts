@@ -132,6 +132,8 @@ export class Engine {
   private summaryBlocked = false;
   /** Why the last level attempt refused (a Reason). */
   private refusal: number = Reason.EXTERIOR;
+  /** The first operator's own facet pressure (ADMM's y), or null. */
+  private readonly dual: Int32Array | null;
   /** Higher-order terms: null when every level has order 0. */
   private readonly tensor: TensorWork | null;
   /** F for the tensor work: the operator sequence quantized with `deltaEff` (created once). */
@@ -189,6 +191,7 @@ export class Engine {
       if (!factory) throw new RangeError(`operators[${k}].kind: unknown operator '${spec.kind}' (known: ${Object.keys(table).join(', ')})`);
       return factory(q, n, spec, `operators[${k}]`);
     });
+    this.dual = this.operators.find((op) => op.facetPressure !== undefined)?.facetPressure ?? null;
     const g = model.gates;
     this.gateOmega = g ? Int32Array.from(g.omega) : null;
     this.gateChi = g ? Int32Array.from(g.chi) : null;
@@ -640,12 +643,18 @@ export class Engine {
 
   /**
    * Facet pressure memory: u_i leaks by u_i >> leak, then grows by how far
-   * F pushed past facet i (max(0, -slack_i)), saturating. The ADMM operator
-   * (SPEC 7) writes its dual y here instead.
+   * F pushed past facet i (max(0, -slack_i)), saturating. When an operator
+   * keeps its own facet pressure for these facets (ADMM's dual y, SPEC 7),
+   * u is a copy of it instead.
    */
   private pressure(shell: Shell, cls: ClassifyResult): void {
     const u = shell.u;
     const m = shell.P.m;
+    const dual = this.dual;
+    if (dual !== null && dual.length === m) {
+      u.set(dual); // the operator's dual is the pressure (ADMM's y, SPEC 7)
+      return;
+    }
     const leak = this.pressureLeak;
     const slack = cls.slack;
     for (let i = 0; i < m; i++) {

@@ -56,6 +56,12 @@ export interface Operator {
   /** Optional: forget state kept between applies (called by the engine's reset). */
   reset?(): void;
   /**
+   * Optional: the operator's own facet pressure, one entry per facet (Q),
+   * such as ADMM's dual y (SPEC 7). When its length is the facet count of
+   * the polytope the step lands in, the engine takes it as that shell's u.
+   */
+  readonly facetPressure?: Int32Array;
+  /**
    * `out = F_k(x)`. `out` and `x` hold `ctx.n` entries; `out` is never `x`
    * (the engine passes distinct buffers), so an operator may read `x`
    * after writing `out`. Saturation ORs `Flag.SATURATED` into `ctx.q.flags`.

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, Reason, Result } from '../../src/engine/index.js';
 import { compileAdmm } from '../../tools/admm/precompute.js';
-import { boxModel, Q } from './fixtures.js';
+import { boxModel, ONE, Q } from './fixtures.js';
 
 /** min 1/2 |x - r|^2 subject to l <= C x <= u, as an `admm` operator that iterates `iterations` times per step. */
 function filter(r: number[], C: number[][], l: number[], u: number[], iterations: number) {
@@ -25,6 +25,23 @@ describe('engine step with the admm operator', () => {
     // The projection of (1, 1) onto x0 + x1 <= 1 is (0.5, 0.5).
     expect(Math.abs(e.x[0] - Q(0.5))).toBeLessThanOrEqual(64);
     expect(Math.abs(e.x[1] - Q(0.5))).toBeLessThanOrEqual(64);
+  });
+
+  it("takes ADMM's dual y as the facet pressure u when the constraints are the polytope's facets", () => {
+    // P = { x0 + x1 <= 1, |x0| <= 4, |x1| <= 4 }; C = the same rows.
+    const A = [[ONE, ONE], [ONE, 0], [-ONE, 0], [0, ONE], [0, -ONE]];
+    const b = [ONE, 4 * ONE, 4 * ONE, 4 * ONE, 4 * ONE];
+    const op = filter([1, 1], A.map((r) => r.map((v) => v / ONE)), A.map(() => -Infinity), b.map((v) => v / ONE), 50);
+    const model = boxModel([[4, 4]], [op], { levels: [{ beta: Q(1 / 16), tol: 2, tau: Q(1) }] });
+    model.families[0].levels[0] = { A, b };
+    const e = createEngine(model);
+    e.reset([0, 0]);
+    for (let k = 0; k < 40; k++) e.step();
+    const y = (e.operators[0] as unknown as { ws: { y: Int32Array } }).ws.y;
+    expect(Array.from(e.u)).toEqual(Array.from(y));
+    // The active constraint x0 + x1 <= 1 carries the pressure: y_0 = 0.5 (the KKT multiplier).
+    expect(Math.abs(e.u[0] - Q(0.5))).toBeLessThanOrEqual(64);
+    expect(Array.from(e.u.subarray(1))).toEqual([0, 0, 0, 0]);
   });
 
   it('refuses an infeasible safe set (x0 <= 0 and x0 >= 1) with a boundary record INFEASIBLE', () => {
