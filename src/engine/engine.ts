@@ -365,15 +365,8 @@ export class Engine {
     }
     if (facet < 0) return;
     counts[facet] = 0;
-    const r = this.alpha.length;
-    const next = this.alphaNext;
-    for (let t = 0; t < r; t++) next[t] = shell.shifts[facet * r + t];
-    shiftResidues(next, this.crt, this.alpha, next);
-    const fam2 = familyOfResidues(this.crt, next);
-    if (fam2 === UNDEFINED_INDEX) return;
-    classify(this.q, this.cls, this.shells[fam2 * this.levels + this.level].P, this.x, this.beta[this.level], this.kMax);
-    if (this.cls.kind === PointKind.EXTERIOR) return;
-    this.alpha.set(next);
+    if (this.adjacent(shell, facet, this.x, this.level) !== Reason.NONE) return;
+    this.alpha.set(this.alphaNext);
     eventPush(this.events, EngineEvent.SCHISM, toIndex(this.crt, this.alpha), this.stepIndex);
   }
 
@@ -402,8 +395,7 @@ export class Engine {
     const caqResult = caqStep(q, shell.caq, z, shell.u, P.b, l, this.stepIndex, this.events, null, this.volatileAxes);
     const delta = shell.caq.delta;
     const deltaEff = this.deltaEff;
-    // A frozen axis is quantized with step 1 (the identity) and keeps x_j.
-    for (let j = 0; j < n; j++) deltaEff[j] = delta[j] === STEP_FROZEN ? 1 : delta[j];
+    effectiveSteps(deltaEff, delta, n);
 
     // xq = Q(x); y = F(xq), quantized between operators.
     const ctx = this.ctx;
@@ -551,7 +543,7 @@ export class Engine {
     const n = this.n;
     const delta = shell.caq.delta;
     const deltaEff = this.deltaEff;
-    for (let j = 0; j < n; j++) deltaEff[j] = delta[j] === STEP_FROZEN ? 1 : delta[j];
+    effectiveSteps(deltaEff, delta, n);
     const ctx = this.ctx;
     ctx.level = shell.level;
     ctx.polytope = shell.P;
@@ -569,23 +561,28 @@ export class Engine {
 
   /** Moves alpha by facet i's shift if the new family's polytope admits yq. */
   private trySwitch(shell: Shell, i: number, l: number): number {
+    const reason = this.adjacent(shell, i, this.yq, l);
+    if (reason === Reason.NONE) return Result.SWITCHED;
+    this.refusal = reason;
+    return STOP;
+  }
+
+  /**
+   * The family that facet i of `shell` names (SPEC 10): its residues go
+   * into `alphaNext`. Returns Reason.NONE when that family exists and its
+   * polytope at level l admits `point`, else UNDEFINED_INDEX or EXTERIOR.
+   * Shared by switching on a grazed facet and by schism.
+   */
+  private adjacent(shell: Shell, i: number, point: Int32Array, l: number): number {
     const r = this.alpha.length;
     const next = this.alphaNext;
     for (let t = 0; t < r; t++) next[t] = shell.shifts[i * r + t];
     shiftResidues(next, this.crt, this.alpha, next);
     const fam2 = familyOfResidues(this.crt, next);
-    if (fam2 === UNDEFINED_INDEX) {
-      this.refusal = Reason.UNDEFINED_INDEX;
-      return STOP;
-    }
-    const P2 = this.shells[fam2 * this.levels + l].P;
+    if (fam2 === UNDEFINED_INDEX) return Reason.UNDEFINED_INDEX;
     const cls = this.cls;
-    classify(this.q, cls, P2, this.yq, this.beta[l], this.kMax);
-    if (cls.kind === PointKind.EXTERIOR) {
-      this.refusal = Reason.EXTERIOR;
-      return STOP;
-    }
-    return Result.SWITCHED;
+    classify(this.q, cls, this.shells[fam2 * this.levels + l].P, point, this.beta[l], this.kMax);
+    return cls.kind === PointKind.EXTERIOR ? Reason.EXTERIOR : Reason.NONE;
   }
 
   /** Accepts yq at level l. */
@@ -732,6 +729,11 @@ export class Engine {
     c = crc32Words(c, u, u.length);
     return crc32Final(c);
   }
+}
+
+/** The steps to quantize with: a frozen axis (STEP_FROZEN) gets step 1, the identity, and keeps x_j. */
+function effectiveSteps(out: Int32Array, delta: Int32Array, n: number): void {
+  for (let j = 0; j < n; j++) out[j] = delta[j] === STEP_FROZEN ? 1 : delta[j];
 }
 
 /** `|a_j - b_j| <= tol` for every j, without forming an overflowing difference. */
